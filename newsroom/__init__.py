@@ -1,0 +1,3 @@
+"""newsroom: persona agents read news feeds and draft sourced articles for human editors."""
+
+__version__ = "0.1.0"

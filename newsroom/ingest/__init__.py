@@ -1,0 +1,1 @@
+"""Feed ingestion: fetch with httpx, parse with feedparser, sanitize, detect language, store."""
