@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -97,4 +99,80 @@ ingest_runs = Table(
     Column("new_items", Integer, nullable=False),
     Column("updated_items", Integer, nullable=False),
     Column("failing_feeds", Integer, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("topic", String(100), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("options", JSON, nullable=False),  # RunOptions, to resume with the same ones
+    Column("summary", JSON),
+    Column("error", Text),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("run_id", String(40), ForeignKey("runs.id"), nullable=False, index=True),
+    Column("topic", String(100), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("story", JSON, nullable=False),  # the Story model as the curator made it
+    Column("item_keys", JSON, nullable=False),
+    Column("failure_reason", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("story_id", String(64), ForeignKey("stories.id"), nullable=False, index=True),
+    Column("run_id", String(40), nullable=False, index=True),
+    Column("topic", String(100), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("headline", Text, nullable=False),
+    Column("draft", JSON, nullable=False),  # the Draft model
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+llm_calls = Table(
+    "llm_calls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", String(40), index=True),
+    Column("story_id", String(64), index=True),
+    Column("agent", String(40), nullable=False),
+    Column("task", String(80), nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("template_hash", String(64)),
+    Column("tokens_in", Integer, nullable=False, default=0),
+    Column("tokens_out", Integer, nullable=False, default=0),
+    Column("cost_usd", Float, nullable=False, default=0.0),
+    Column("latency_ms", Integer, nullable=False, default=0),
+    Column("outcome", String(20), nullable=False),  # ok, cached, repaired, failed
+    Column("error", Text),
+    Column("cache_key", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+llm_cache = Table(
+    "llm_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(200), nullable=False),
+    Column("response", Text, nullable=False),  # the validated JSON answer
+    Column("tokens_in", Integer, nullable=False, default=0),
+    Column("tokens_out", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
 )

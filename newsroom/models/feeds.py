@@ -1,15 +1,13 @@
-"""Domain types shared by every layer."""
+"""Feeds, items and ingest runs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import Field, HttpUrl, field_validator
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from newsroom.models.base import Model
 
 
 class FeedSpec(Model):

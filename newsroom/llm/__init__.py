@@ -1,0 +1,1 @@
+"""Model calls for agents: one `generate` call, two engines (openai-compatible, offline)."""
