@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -72,7 +73,13 @@ def test_invalid_topic_file_names_the_file_and_field(tmp_path):
 
 
 def test_second_overlapping_ingest_says_so_and_exits_zero(tmp_path, feed_server):
-    feed_server.routes["/slow.xml"] = Reply(body=rss(news_items(5)), delay=3)
+    release = threading.Event()
+
+    def held_until_released(_headers: dict[str, str]) -> Reply:
+        release.wait(60)
+        return Reply(body=rss(news_items(5)))
+
+    feed_server.routes["/slow.xml"] = held_until_released
     topic = write_topic(tmp_path, make_topic([feed_server.url("/slow.xml")]))
     env = {**ALLOW, "NEWSROOM_HOME": str(tmp_path / "home")}
     first = subprocess.Popen(
@@ -86,6 +93,7 @@ def test_second_overlapping_ingest_says_so_and_exits_zero(tmp_path, feed_server)
     _wait_for_request(feed_server, "/slow.xml")
 
     second = run_cli("ingest", "--topic", str(topic), cwd=tmp_path, env=ALLOW)
+    release.set()
     first.communicate(timeout=60)
 
     assert second.returncode == 0
@@ -186,8 +194,17 @@ def test_schedule_prints_a_crontab_line(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["ingest"], ["status"], ["config"], ["schedule"], ["sources"], ["sources", "add"],
-     ["sources", "enable"], ["db", "upgrade"]],  # fmt: skip
+    [
+        [],
+        ["ingest"],
+        ["status"],
+        ["config"],
+        ["schedule"],
+        ["sources"],
+        ["sources", "add"],
+        ["sources", "enable"],
+        ["db", "upgrade"],
+    ],
 )
 def test_every_command_has_help(tmp_path, command):
     result = run_cli(*command, "--help", cwd=tmp_path)

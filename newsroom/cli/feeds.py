@@ -53,14 +53,14 @@ def ingest(
     current = settings()
     with run_lock(current, "ingest", wait=wait):
         store = engine(current)
-        report = _ingest_with_progress(store, current, topics, demo, force, full_text)
+        report = ingest_with_progress(store, current, topics, demo, force, full_text)
     if as_json:
         print_json({**report.summary(), "outcomes": [o.model_dump() for o in report.outcomes]})
     else:
         _print_report(report)
 
 
-def _ingest_with_progress(
+def ingest_with_progress(
     store: object, current: object, topics: list[Topic], demo: bool, force: bool, full_text: bool
 ) -> IngestReport:
     names = ", ".join(t.name for t in topics)

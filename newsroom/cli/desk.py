@@ -1,0 +1,165 @@
+"""Commands for the desk: `run`, `runs`, `queue list`, `export`."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from newsroom.cli.app import app, console, engine, err_console, print_json, settings
+from newsroom.cli.feeds import TOPIC_HELP, ingest_with_progress
+from newsroom.errors import ConfigError
+from newsroom.llm.factory import make_llm
+from newsroom.locks import run_lock
+from newsroom.models import DraftStatus, StoryStatus
+from newsroom.models.run import RunOptions, RunRecord
+from newsroom.pipeline.run import resume_run, start_run
+from newsroom.review.export import to_json, to_markdown
+from newsroom.store.desk import get_draft, latest_run_id, list_drafts
+from newsroom.topics import load_topic
+
+queue_app = typer.Typer(help="The editors' queue of drafts.", no_args_is_help=False)
+app.add_typer(queue_app, name="queue")
+
+
+@app.command()
+def run(
+    topic: str = typer.Option(None, "--topic", "-t", help=TOPIC_HELP),
+    demo: bool = typer.Option(False, "--demo", help="Read the shipped offline demo feeds."),
+    resume: str = typer.Option(None, "--resume", help="Finish an interrupted run by its id."),
+    no_ingest: bool = typer.Option(False, "--no-ingest", help="Draft from stored items only."),
+    max_stories: int = typer.Option(5, "--max-stories", min=1, help="Stories to draft."),
+    max_revisions: int = typer.Option(2, "--max-revisions", min=0, help="Fact-check rounds."),
+    max_cost: float = typer.Option(None, "--max-cost", min=0, help="US$ budget for the run."),
+    concurrency: int = typer.Option(None, "--concurrency", min=1, help="Stories at once."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
+) -> None:
+    """Ingest the topic's due feeds, then draft its top stories into the editors' queue."""
+    current = settings()
+    store = engine(current)
+    if resume is None and topic is None:
+        raise ConfigError("name a topic with --topic NAME, or resume a run with --resume RUN_ID")
+    llm = make_llm(current, store, max_cost=max_cost)
+    if llm.engine == "offline":
+        err_console.print(
+            "[yellow]No LLM endpoint configured: drafting with the offline extractive engine "
+            "(set NEWSROOM_LLM_BASE_URL or OPENAI_API_KEY for persona-voiced drafts).[/yellow]"
+        )
+    with run_lock(current, "run", wait=True):
+        if resume:
+            record = resume_run(current, store, llm, resume, on_event=_show_event)
+        else:
+            options = RunOptions(
+                topic=topic,
+                demo=demo,
+                ingest=not no_ingest,
+                max_stories=max_stories,
+                max_revisions=max_revisions,
+                max_cost=max_cost,
+                concurrency=concurrency or current.run_concurrency,
+            )
+            if options.ingest:
+                with run_lock(current, "ingest", wait=True):
+                    ingest_with_progress(store, current, [load_topic(topic)], demo, False, False)
+            record = start_run(current, store, llm, options, on_event=_show_event)
+    if as_json:
+        print_json(record)
+    else:
+        _print_run(record)
+
+
+def _show_event(story_id: str | None, role: str, message: str) -> None:
+    where = f"story {story_id[:8]}" if story_id else "intake"
+    err_console.print(f"[dim]{where}[/dim] [bold]{role}[/bold] {message}", highlight=False)
+
+
+def _print_run(record: RunRecord) -> None:
+    drafted = [s for s in record.stories if s.headline]
+    table = Table(title=f"Run {record.id} ({record.engine} engine): {record.status.value}",
+                  title_justify="left")  # fmt: skip
+    for column in ("draft", "headline", "outlets", "claims", "cost"):
+        table.add_column(column, overflow="fold")
+    for story in drafted:
+        table.add_row(
+            story.story_id,
+            story.headline,
+            str(len(story.outlets)),
+            f"{story.claims_supported}/{story.claims_total}",
+            f"${story.cost_usd:.4f}",
+        )
+    console.print(table)
+    for story in record.stories:
+        if story.status == StoryStatus.SINGLE_SOURCE:
+            console.print(f"single-source, not drafted: {story.title} ({story.outlets[0]})")
+        elif story.status == StoryStatus.FAILED:
+            console.print(f"[red]failed[/red]: {story.title}: {story.reason}")
+    if record.error:
+        console.print(f"[yellow]{record.error}[/yellow]")
+    console.print(f"Resume with `newsroom run --resume {record.id}` if it was cut short; "
+                  "review with `newsroom queue`.")  # fmt: skip
+
+
+@queue_app.callback(invoke_without_command=True)
+def queue(ctx: typer.Context) -> None:
+    """Drafts waiting for an editor (`queue list`)."""
+    if ctx.invoked_subcommand is None:
+        queue_list(status=None, topic=None, all_statuses=False, as_json=False)
+
+
+@queue_app.command("list")
+def queue_list(
+    status: DraftStatus = typer.Option(None, "--status", help="Only drafts in this state."),
+    topic: str = typer.Option(None, "--topic", "-t", help="Only this topic's drafts."),
+    all_statuses: bool = typer.Option(False, "--all", help="Every status, not just in review."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Drafts, newest first; by default those waiting for review."""
+    statuses = None if all_statuses else [status or DraftStatus.IN_REVIEW]
+    drafts = list_drafts(engine(settings()), statuses=statuses, topic=topic)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "status": d.status.value,
+                    "headline": d.headline,
+                    "topic": d.topic,
+                    "version": d.version,
+                    "created_at": d.created_at.isoformat(),
+                }
+                for d in drafts
+            ]
+        )
+        return
+    table = Table()
+    for column in ("id", "status", "headline", "topic", "v", "claims"):
+        table.add_column(column, overflow="fold")
+    for d in drafts:
+        checked = [c for c in d.claims if c.verdict != "opinion"]
+        supported = sum(c.verdict == "supported" for c in checked)
+        table.add_row(d.id, d.status.value, d.headline, d.topic, str(d.version),
+                      f"{supported}/{len(checked)}")  # fmt: skip
+    console.print(table)
+
+
+@app.command()
+def export(
+    draft_id: str = typer.Argument(..., help="The draft's id (see `newsroom queue`)."),
+    format: str = typer.Option("md", "--format", "-f", help="md or json."),
+) -> None:
+    """Print one draft as Markdown or JSON."""
+    draft = get_draft(engine(settings()), draft_id)
+    if draft is None:
+        raise ConfigError(f"no draft {draft_id!r}; `newsroom queue --all` lists them")
+    if format not in ("md", "json"):
+        raise ConfigError(f"unknown format {format!r}: use md or json")
+    typer.echo(to_json(draft) if format == "json" else to_markdown(draft), nl=False)
+
+
+@app.command()
+def runs(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The latest run's id (resume it with `newsroom run --resume ID`)."""
+    run_id = latest_run_id(engine(settings()))
+    if as_json:
+        print_json({"latest": run_id})
+    else:
+        console.print(run_id or "no runs yet")

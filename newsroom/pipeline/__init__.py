@@ -1,0 +1,1 @@
+"""The desk as a LangGraph state machine: intake, then one checkpointed thread per story."""

@@ -1,0 +1,1 @@
+"""The editors' queue: decisions on drafts, and the published article's formats."""
