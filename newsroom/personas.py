@@ -28,7 +28,7 @@ DESK_ROLES = (
 
 def read_persona_file(path: Path) -> Persona:
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, ValueError) as exc:
         raise ConfigError(f"{path}: the front matter is not valid YAML: {exc}") from exc
     if not post.metadata:

@@ -17,7 +17,9 @@ from newsroom.resources import data_dirs
 
 _FENCE = "untrusted-source"
 # Text that would close or open the fence is defused so a source cannot step outside it.
-_FENCE_TAG = re.compile(rf"</?\s*{_FENCE}", re.IGNORECASE)
+_FENCE_TAG = re.compile(rf"<\s*/?\s*{_FENCE}", re.IGNORECASE)
+# Templates a template pulls in, so their edits change its hash too.
+_REFERENCES = re.compile(r"{%-?\s*(?:include|extends|import|from)\s+[\"']([^\"']+)")
 
 
 def untrusted(text: str | None, **attributes: object) -> str:
@@ -30,7 +32,7 @@ def untrusted(text: str | None, **attributes: object) -> str:
 
 
 def _attribute(value: object) -> str:
-    return str(value).replace('"', "'").replace("<", "‹").replace("\n", " ")
+    return str(value).replace('"', "'").replace("<", "‹").replace(">", "›").replace("\n", " ")
 
 
 @lru_cache(maxsize=8)
@@ -66,6 +68,10 @@ def render_prompt(task: str, persona: Persona, inputs: BaseModel) -> RenderedPro
         user = "".join(template.blocks["user"](context)).strip()
     except jinja2.UndefinedError as exc:
         raise ConfigError(f"prompts/{name}: {exc.message}") from exc
+    except jinja2.TemplateSyntaxError as exc:  # in an included template, loaded at render time
+        raise ConfigError(f"prompts/{exc.name or name}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"prompts/{name}: includes prompts/{exc.name}, which is missing") from exc
     return RenderedPrompt(
         task=task, system=system, user=user, template_hash=template_hash(template)
     )
@@ -84,5 +90,5 @@ def template_hash(template: jinja2.Template) -> str:
         seen.add(name)
         source, _, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
         digest.update(source.encode("utf-8"))
-        pending.extend(re.findall(r"{%-?\s*(?:include|extends|import)\s+[\"']([^\"']+)", source))
+        pending.extend(_REFERENCES.findall(source))
     return digest.hexdigest()
