@@ -19,12 +19,12 @@ from newsroom.errors import ConfigError
 def _newsroom_types() -> list[tuple[str, str]]:
     """Every pydantic model newsroom keeps in graph state, for the msgpack allowlist."""
     from newsroom.agents import curator
-    from newsroom.models import desk
+    from newsroom.models import desk, feeds
     from newsroom.pipeline import state
 
     return [
         (module.__name__, name)
-        for module in (desk, curator, state)
+        for module in (desk, feeds, curator, state)
         for name, value in inspect.getmembers(module, inspect.isclass)
         if issubclass(value, BaseModel) and value.__module__ == module.__name__
     ]
