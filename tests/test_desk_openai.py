@@ -295,7 +295,7 @@ def test_a_killed_run_resumes_without_repeating_a_paid_call(tmp_path, server):
             capture_output=True,
             text=True,
             check=True,
-        ).stdout  # fmt: skip
+        ).stdout
     )["latest"]
 
     resumed = subprocess.run(
