@@ -49,11 +49,13 @@ def build_story(desk: Desk, checkpointer: BaseCheckpointSaver) -> CompiledStateG
     graph.add_edge(START, "researcher")
     graph.add_edge("researcher", "analyst")
     graph.add_edge("analyst", "fact_checker")
+    # Illustration and copy editing need the same checked article, not each other: in parallel.
     graph.add_conditional_edges(
-        "fact_checker", partial(nodes.needs_revision, desk), ["analyst", "illustrator"]
+        "fact_checker",
+        partial(nodes.needs_revision, desk),
+        ["analyst", "illustrator", "copy_editor"],
     )
-    graph.add_edge("illustrator", "copy_editor")
-    graph.add_edge("copy_editor", "editor")
+    graph.add_edge(["illustrator", "copy_editor"], "editor")
     graph.add_edge("editor", "queue")
     graph.add_edge("queue", "await_decision")
     graph.add_conditional_edges(

@@ -115,11 +115,11 @@ def run_fact_checker(desk: Desk, state: StoryState) -> dict[str, Any]:
     return {"factcheck": factcheck}
 
 
-def needs_revision(desk: Desk, state: StoryState) -> str:
+def needs_revision(desk: Desk, state: StoryState) -> str | list[str]:
     """Back to the analyst while unsupported claims remain and revisions are left."""
     if state["factcheck"].unsupported and state.get("revisions", 0) < desk.options.max_revisions:
         return "analyst"
-    return "illustrator"
+    return ["illustrator", "copy_editor"]
 
 
 def run_illustrator(desk: Desk, state: StoryState) -> dict[str, Any]:
