@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     llm_prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     run_concurrency: int = Field(4, ge=1, description="Stories drafted at once.")
+    editor: str | None = Field(None, description="Who queue actions are recorded as.")
 
     @property
     def database(self) -> str:

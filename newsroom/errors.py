@@ -43,3 +43,9 @@ class BudgetExceeded(NewsroomError):
 
 class TransitionError(NewsroomError):
     """A review action is not allowed from the draft's current state."""
+
+
+class ConflictError(NewsroomError):
+    """Someone else changed the draft since it was read; nothing was written."""
+
+    exit_code = 3

@@ -10,7 +10,7 @@ from newsroom.agents.researcher import english_sentences
 from newsroom.llm.base import LLM
 from newsroom.models import ArticleText, Claim, Fact, Model, Persona, Research, Section, Source
 from newsroom.models.llm import CallContext
-from newsroom.nlp.summarize import select_sentences
+from newsroom.nlp.summarize import rank_sentences, select_sentences
 from newsroom.nlp.support import strip_citations
 
 LANGUAGE_NAMES = {"en": "English", "uk": "Ukrainian", "ru": "Russian", "de": "German",
@@ -60,9 +60,11 @@ def _offline_article(inputs: AnalystInputs) -> ArticleText:
     research = inputs.research
     rejected = [c.text for c in inputs.unsupported]
     facts = [f for f in _candidate_facts(research) if not any(_same(f.text, r) for r in rejected)]
-    chosen = select_sentences(
-        [(f.text, f.source) for f in facts], limit=9, query=inputs.story_title
-    )
+    # An editor's note steers which facts lead: it joins the title as the ranking's query.
+    query = f"{inputs.story_title} {inputs.editor_note or ''}".strip()
+    chosen = select_sentences([(f.text, f.source) for f in facts], limit=9, query=query)
+    if inputs.editor_note:
+        chosen = _lead_with(chosen, inputs.editor_note)
     cited = [cite(text, n) for text, n in chosen]
     sections = [Section(heading="What happened", paragraphs=_paragraphs(cited[:4]))]
     if cited[4:]:
@@ -73,6 +75,13 @@ def _offline_article(inputs: AnalystInputs) -> ArticleText:
     sections.append(Section(heading="Timeline", paragraphs=[_timeline(research)]))
     lead = chosen[0][0] if chosen else inputs.story_title
     return ArticleText(headline=inputs.story_title, dek=lead, sections=sections)
+
+
+def _lead_with(chosen: list[tuple[str, int]], note: str) -> list[tuple[str, int]]:
+    """The facts closest to what the editor asked for move to the top of the piece."""
+    scores = rank_sentences([text for text, _ in chosen], query=note)
+    order = sorted(range(len(chosen)), key=lambda i: (-scores[i], i))
+    return [chosen[i] for i in order]
 
 
 def _candidate_facts(research: Research) -> list[Fact]:

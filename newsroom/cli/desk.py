@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import typer
 from rich.table import Table
 
@@ -13,8 +15,8 @@ from newsroom.locks import run_lock
 from newsroom.models import DraftStatus, StoryStatus
 from newsroom.models.run import RunOptions, RunRecord
 from newsroom.pipeline.run import resume_run, start_run
-from newsroom.review.export import to_json, to_markdown
-from newsroom.store.desk import get_draft, latest_run_id, list_drafts
+from newsroom.review.queue import apply_pending
+from newsroom.store.desk import latest_run_id, list_drafts
 from newsroom.topics import load_topic
 
 queue_app = typer.Typer(help="The editors' queue of drafts.", no_args_is_help=False)
@@ -45,6 +47,9 @@ def run(
             "(set NEWSROOM_LLM_BASE_URL or OPENAI_API_KEY for persona-voiced drafts).[/yellow]"
         )
     with run_lock(current, "run", wait=True):
+        revised = apply_pending(current, store, llm)
+        if revised:
+            err_console.print(f"applied {revised} editor decision(s) left for this run")
         if resume:
             record = resume_run(current, store, llm, resume, on_event=_show_event)
         else:
@@ -102,19 +107,23 @@ def _print_run(record: RunRecord) -> None:
 def queue(ctx: typer.Context) -> None:
     """Drafts waiting for an editor (`queue list`)."""
     if ctx.invoked_subcommand is None:
-        queue_list(status=None, topic=None, all_statuses=False, as_json=False)
+        queue_list(status=None, topic=None, since=None, all_statuses=False, as_json=False)
 
 
 @queue_app.command("list")
 def queue_list(
     status: DraftStatus = typer.Option(None, "--status", help="Only drafts in this state."),
     topic: str = typer.Option(None, "--topic", "-t", help="Only this topic's drafts."),
+    since: datetime = typer.Option(None, "--since", help="Only drafts created since (UTC)."),
     all_statuses: bool = typer.Option(False, "--all", help="Every status, not just in review."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Drafts, newest first; by default those waiting for review."""
     statuses = None if all_statuses else [status or DraftStatus.IN_REVIEW]
     drafts = list_drafts(engine(settings()), statuses=statuses, topic=topic)
+    if since is not None:
+        cutoff = since if since.tzinfo else since.replace(tzinfo=UTC)
+        drafts = [d for d in drafts if d.created_at >= cutoff]
     if as_json:
         print_json(
             [
@@ -139,20 +148,6 @@ def queue_list(
         table.add_row(d.id, d.status.value, d.headline, d.topic, str(d.version),
                       f"{supported}/{len(checked)}")  # fmt: skip
     console.print(table)
-
-
-@app.command()
-def export(
-    draft_id: str = typer.Argument(..., help="The draft's id (see `newsroom queue`)."),
-    format: str = typer.Option("md", "--format", "-f", help="md or json."),
-) -> None:
-    """Print one draft as Markdown or JSON."""
-    draft = get_draft(engine(settings()), draft_id)
-    if draft is None:
-        raise ConfigError(f"no draft {draft_id!r}; `newsroom queue --all` lists them")
-    if format not in ("md", "json"):
-        raise ConfigError(f"unknown format {format!r}: use md or json")
-    typer.echo(to_json(draft) if format == "json" else to_markdown(draft), nl=False)
 
 
 @app.command()

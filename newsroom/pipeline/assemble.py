@@ -37,10 +37,13 @@ def assemble_draft(
     cost: Cost,
     engine: str,
     version: int,
+    editor_note: str | None = None,
 ) -> Draft:
     analyst = personas["analyst"]
     notes = [OFFLINE_NOTE] if engine == "offline" else []
     notes += sorted({c.translation_note for c in story.candidates if c.translation_note})
+    if editor_note and version > 1:
+        notes.append(f"Version {version}, revised after the editor's note: {editor_note}")
     return Draft(
         id=story.id,
         story_id=story.id,

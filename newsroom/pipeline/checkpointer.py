@@ -6,6 +6,7 @@ import inspect
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
@@ -17,7 +18,7 @@ from newsroom.errors import ConfigError
 
 
 def _newsroom_types() -> list[tuple[str, str]]:
-    """Every pydantic model newsroom keeps in graph state, for the msgpack allowlist."""
+    """Every model and enum newsroom keeps in graph state, for the msgpack allowlist."""
     from newsroom.agents import curator
     from newsroom.models import desk, feeds
     from newsroom.pipeline import state
@@ -26,7 +27,7 @@ def _newsroom_types() -> list[tuple[str, str]]:
         (module.__name__, name)
         for module in (desk, feeds, curator, state)
         for name, value in inspect.getmembers(module, inspect.isclass)
-        if issubclass(value, BaseModel) and value.__module__ == module.__name__
+        if issubclass(value, BaseModel | Enum) and value.__module__ == module.__name__
     ]
 
 

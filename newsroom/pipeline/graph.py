@@ -42,8 +42,8 @@ def build_story(desk: Desk, checkpointer: BaseCheckpointSaver) -> CompiledStateG
         ("queue", nodes.enqueue),
         ("await_decision", nodes.await_decision),
         ("revise", nodes.revise),
-        ("publish", nodes.publish),
-        ("close", nodes.close),
+        ("publish", nodes.close_story),
+        ("close", nodes.close_story),
     ]:
         graph.add_node(name, partial(node, desk), retry_policy=RETRY)
     graph.add_edge(START, "researcher")
@@ -59,7 +59,9 @@ def build_story(desk: Desk, checkpointer: BaseCheckpointSaver) -> CompiledStateG
     graph.add_edge("editor", "queue")
     graph.add_edge("queue", "await_decision")
     graph.add_conditional_edges(
-        "await_decision", partial(nodes.editor_decision, desk), ["publish", "revise", "close"]
+        "await_decision",
+        partial(nodes.editor_decision, desk),
+        ["publish", "revise", "close", "await_decision"],
     )
     graph.add_edge("revise", "analyst")
     graph.add_edge("publish", END)

@@ -17,7 +17,7 @@ from newsroom.agents import (
     researcher,
     translator,
 )
-from newsroom.models import DraftStatus, StoryStatus
+from newsroom.models import StoryStatus
 from newsroom.pipeline.assemble import assemble_draft
 from newsroom.pipeline.desk import Desk
 from newsroom.pipeline.state import Decision, IntakeState, StoryState
@@ -173,6 +173,7 @@ def enqueue(desk: Desk, state: StoryState) -> dict[str, Any]:
         cost=spent(desk.store, run_id=run_id, story_id=story.id),
         engine=desk.llm.engine,
         version=previous.version + 1 if previous else 1,
+        editor_note=state.get("editor_note"),
     )
     save_draft(desk.store, draft)
     folder = desk.settings.runs_dir / run_id
@@ -192,22 +193,18 @@ def await_decision(desk: Desk, state: StoryState) -> dict[str, Any]:
 
 
 def editor_decision(desk: Desk, state: StoryState) -> str:
-    return {"approve": "publish", "changes": "revise", "reject": "close"}[state["decision"].action]
+    """Where the editor's decision leads; one about an older version is ignored."""
+    decision = state["decision"]
+    if decision.version != state["draft"].version:
+        return "await_decision"
+    return {"approve": "publish", "changes": "revise", "reject": "close"}[decision.action]
 
 
 def revise(desk: Desk, state: StoryState) -> dict[str, Any]:
     return {"editor_note": state["decision"].note, "revisions": 0}
 
 
-def publish(desk: Desk, state: StoryState) -> dict[str, Any]:
-    draft = state["draft"].model_copy(update={"status": DraftStatus.PUBLISHED})
-    save_draft(desk.store, draft)
-    set_story_status(desk.store, draft.story_id, StoryStatus.CLOSED)
-    return {"draft": draft}
-
-
-def close(desk: Desk, state: StoryState) -> dict[str, Any]:
-    draft = state["draft"].model_copy(update={"status": DraftStatus.REJECTED})
-    save_draft(desk.store, draft)
-    set_story_status(desk.store, draft.story_id, StoryStatus.CLOSED)
-    return {"draft": draft}
+def close_story(desk: Desk, state: StoryState) -> dict[str, Any]:
+    """Approved or rejected: the queue has recorded it; the story's work is done."""
+    set_story_status(desk.store, state["draft"].story_id, StoryStatus.CLOSED)
+    return {}

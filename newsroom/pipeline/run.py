@@ -15,6 +15,7 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 from sqlalchemy import Engine
 
 from newsroom.config import Settings
@@ -26,8 +27,10 @@ from newsroom.personas import desk_personas
 from newsroom.pipeline.checkpointer import open_checkpointer
 from newsroom.pipeline.desk import Desk, OnEvent, ignore_event
 from newsroom.pipeline.graph import build_intake, build_story, recursion_limit
+from newsroom.pipeline.state import Decision
 from newsroom.store.desk import (
     create_run,
+    get_draft,
     get_run,
     get_story,
     save_story,
@@ -163,3 +166,30 @@ def _draft_one(
         set_story_status(desk.store, story.id, StoryStatus.FAILED, reason=reason)
         desk.on_event(story.id, "editor", f"failed: {reason}")
     return None
+
+
+def apply_decision(
+    settings: Settings, store: Engine, llm: LLM, draft_id: str, decision: Decision
+) -> None:
+    """Resume a story's thread with an editor's decision, running it to its next stop.
+
+    A thread that is not waiting (it was cut short mid-revision) is first run on to its
+    next stop; a thread already past this version ignores the decision (see
+    nodes.editor_decision), so applying the same decision twice revises once.
+    """
+    draft = get_draft(store, draft_id)
+    if draft is None:
+        raise ConfigError(f"no draft {draft_id!r}")
+    run = get_run(store, draft.run_id)
+    options = run.options if run else RunOptions(topic=draft.topic)
+    topic = load_topic(options.topic)
+    desk = Desk(settings, store, llm, desk_personas(topic.analyst), options)
+    config = _config(f"story:{draft.story_id}", options)
+    with open_checkpointer(store) as saver:
+        graph = build_story(desk, saver)
+        snapshot = graph.get_state(config)
+        if snapshot.next and not snapshot.interrupts:
+            graph.invoke(None, config)
+            snapshot = graph.get_state(config)
+        if snapshot.interrupts:
+            graph.invoke(Command(resume=decision.model_dump()), config)

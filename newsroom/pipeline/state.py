@@ -23,6 +23,7 @@ class Decision(Model):
     """A human editor's decision, the value a story thread resumes with."""
 
     action: Literal["approve", "changes", "reject"]
+    version: int  # the draft version decided on; a decision about an older one is ignored
     note: str | None = None
     actor: str
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, insert, select, update
 from newsroom.models import Draft, DraftStatus, Story, StoryStatus
 from newsroom.models.desk import RunStatus
 from newsroom.models.run import RunOptions, RunRecord, StoryReport
+from newsroom.store.review import record_new_version
 from newsroom.store.schema import drafts, runs, stories
 from newsroom.store.upsert import insert_ignoring_conflicts
 
@@ -150,30 +151,61 @@ def covered_item_ids(engine: Engine, topic: str) -> set[int]:
 
 
 def save_draft(engine: Engine, draft: Draft) -> None:
-    """Insert or replace a story's draft (its id is the story's); replaying a step is harmless."""
+    """Store what the desk produced for a story; replaying the same step changes nothing.
+
+    The first version enters the queue in review; a later version (after an editor asked
+    for changes) replaces the text and returns the draft to review.
+    """
     now = datetime.now(UTC)
-    values = {
-        "story_id": draft.story_id,
-        "run_id": draft.run_id,
-        "topic": draft.topic,
-        "version": draft.version,
-        "status": draft.status,
-        "headline": draft.headline,
-        "draft": draft.model_dump(mode="json"),
-        "updated_at": now,
-    }
     with engine.begin() as connection:
-        inserted = insert_ignoring_conflicts(
-            connection, drafts, [{"id": draft.id, "created_at": now, **values}], ["id"]
-        )
-        if not inserted:
-            connection.execute(update(drafts).where(drafts.c.id == draft.id).values(**values))
+        row = connection.execute(
+            select(drafts.c.version, drafts.c.status, drafts.c.revision).where(
+                drafts.c.id == draft.id
+            )
+        ).first()
+        if row is None:
+            connection.execute(
+                insert(drafts).values(
+                    id=draft.id,
+                    story_id=draft.story_id,
+                    run_id=draft.run_id,
+                    topic=draft.topic,
+                    version=draft.version,
+                    status=DraftStatus.IN_REVIEW,
+                    headline=draft.headline,
+                    draft=draft.model_dump(mode="json"),
+                    revision=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif draft.version > row.version:
+            status = (
+                DraftStatus.IN_REVIEW
+                if row.status == DraftStatus.CHANGES_REQUESTED
+                else DraftStatus(row.status)
+            )
+            connection.execute(
+                update(drafts)
+                .where(drafts.c.id == draft.id)
+                .values(
+                    version=draft.version,
+                    status=status,
+                    headline=draft.headline,
+                    draft=draft.model_copy(update={"status": status}).model_dump(mode="json"),
+                    revision=row.revision + 1,
+                    updated_at=now,
+                )
+            )
+    record_new_version(engine, draft)
 
 
 def get_draft(engine: Engine, draft_id: str) -> Draft | None:
     with engine.connect() as connection:
-        row = connection.execute(select(drafts.c.draft).where(drafts.c.id == draft_id)).first()
-    return Draft.model_validate(row.draft) if row else None
+        row = connection.execute(
+            select(drafts.c.draft, drafts.c.status).where(drafts.c.id == draft_id)
+        ).first()
+    return Draft.model_validate({**row.draft, "status": row.status}) if row else None
 
 
 def list_drafts(
@@ -183,7 +215,9 @@ def list_drafts(
     topic: str | None = None,
     run_id: str | None = None,
 ) -> list[Draft]:
-    query = select(drafts.c.draft).order_by(drafts.c.created_at.desc(), drafts.c.id)
+    query = select(drafts.c.draft, drafts.c.status).order_by(
+        drafts.c.created_at.desc(), drafts.c.id
+    )
     if statuses:
         query = query.where(drafts.c.status.in_([s.value for s in statuses]))
     if topic:
@@ -191,4 +225,7 @@ def list_drafts(
     if run_id:
         query = query.where(drafts.c.run_id == run_id)
     with engine.connect() as connection:
-        return [Draft.model_validate(row.draft) for row in connection.execute(query)]
+        return [
+            Draft.model_validate({**row.draft, "status": row.status})
+            for row in connection.execute(query)
+        ]

@@ -176,3 +176,31 @@ llm_cache = Table(
     Column("tokens_out", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# A draft's row carries its lock counter; every write checks and bumps it.
+drafts.append_column(Column("revision", Integer, nullable=False, default=0))
+drafts.append_column(Column("published_at", UTCDateTime))
+
+draft_versions = Table(
+    "draft_versions",
+    metadata,
+    Column("draft_id", String(64), ForeignKey("drafts.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("draft", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+review_actions = Table(
+    "review_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", String(64), ForeignKey("drafts.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("note", Text),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("applied_at", UTCDateTime),
+)
