@@ -252,7 +252,7 @@ def test_changes_resume_the_thread_and_produce_version_two(engine, settings, dem
 def test_the_same_decision_applied_twice_revises_once(engine, settings, demo_draft):
     draft, llm = demo_draft
     act(engine, draft.id, Action.CHANGES, actor="eve", note="Shorter, please")
-    (pending,) = _pending(engine)
+    assert len(_pending(engine)) == 1
     apply_pending(settings, engine, llm)
     calls = _calls(engine)
 
