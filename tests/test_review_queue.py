@@ -259,8 +259,8 @@ def test_the_same_decision_applied_twice_revises_once(engine, settings, demo_dra
     from newsroom.pipeline.run import apply_decision
     from newsroom.pipeline.state import Decision
 
-    apply_decision(settings, engine, llm, draft.id,
-                   Decision(action="changes", version=1, note="Shorter, please", actor="eve"))  # fmt: skip
+    again = Decision(action="changes", version=1, note="Shorter, please", actor="eve")
+    apply_decision(settings, engine, llm, draft.id, again)
 
     assert get_draft(engine, draft.id).version == 2
     assert _calls(engine) == calls
