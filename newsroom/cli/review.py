@@ -15,7 +15,7 @@ from newsroom.models import Draft
 from newsroom.models.review import Action
 from newsroom.review import queue as review
 from newsroom.review.export import to_json, to_markdown
-from newsroom.store.review import history, published_articles, read_draft, retraction_of
+from newsroom.store.review import history, published_articles, read_draft
 
 AS_HELP = "Who is acting (default: settings' editor, else your OS user)."
 
@@ -195,6 +195,14 @@ def export(
     elif format == "html":
         from newsroom.review.html import render_html
 
-        typer.echo(render_html(draft=draft, retraction=retraction_of(store, draft_id)), nl=False)
+        shown = next(
+            (
+                a
+                for a in published_articles(store, include_retracted=True)
+                if a.draft.id == draft_id
+            ),
+            None,
+        )
+        typer.echo(render_html(shown or draft), nl=False)
     else:
         raise ConfigError(f"unknown format {format!r}: use md, html or json")

@@ -32,7 +32,12 @@ class Fetcher:
     ) -> None:
         self._settings = settings
         if transport is None:
-            transport = httpx.AsyncHTTPTransport(retries=0)
+            # Keep as many idle connections as may be in flight, so feeds on one host reuse them.
+            limits = httpx.Limits(
+                max_connections=settings.max_concurrency,
+                max_keepalive_connections=settings.max_concurrency,
+            )
+            transport = httpx.AsyncHTTPTransport(retries=0, limits=limits)
             if not settings.allow_private_networks:
                 transport = PublicOnlyTransport(transport)
         self._client = httpx.AsyncClient(
@@ -92,7 +97,9 @@ class Fetcher:
 
     async def _exchange(self, url: str, headers: dict[str, str]) -> FetchResult:
         async with self._client.stream("GET", url, headers=headers) as response:
-            body = await self._read_capped(response) if response.status_code == 200 else b""
+            body = await self._read_capped(response)
+        if response.status_code != 200:
+            body = b""  # read only so the connection can be reused
         return FetchResult(
             status=response.status_code,
             url=str(response.url),

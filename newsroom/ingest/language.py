@@ -30,7 +30,7 @@ def supported(codes: list[str]) -> frozenset[str]:
 def detect_language(text: str, candidates: list[str], fallback: str | None = None) -> str | None:
     """ISO 639-1 code of `text` among `candidates`, else the fallback (a feed's declared one)."""
     codes = supported(candidates)
-    if not codes or sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
+    if not codes or sum(ch.isalpha() for ch in text[: _MIN_LETTERS * 4]) < _MIN_LETTERS:
         return fallback
     found = _detector(codes).detect_language_of(text)
     return found.iso_code_639_1.name.lower() if found else fallback

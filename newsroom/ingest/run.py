@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from http import HTTPStatus
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import Engine
@@ -26,6 +31,11 @@ from newsroom.store.status import record_ingest_run
 log = logging.getLogger("newsroom.ingest")
 
 OnFeed = Callable[[Feed, FeedOutcome], None]
+T = TypeVar("T")
+
+# Parsing and language detection are CPU-bound (feedparser, lingua hold the GIL): from this
+# many feeds on, they run in one process per core; below it, starting processes costs more.
+PARALLEL_PARSE_FEEDS = 32
 
 
 async def ingest_feeds(
@@ -43,8 +53,14 @@ async def ingest_feeds(
     `languages` maps a topic to the languages its items are detected among.
     """
     started = datetime.now(UTC)
+    cores = os.cpu_count() or 1
+    pool = (
+        ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn"))
+        if cores > 1 and len(feeds) >= PARALLEL_PARSE_FEEDS
+        else None
+    )
     async with Fetcher(settings, transport) as fetcher:
-        desk = _FeedDesk(engine, settings, fetcher, languages, full_text)
+        desk = _FeedDesk(engine, settings, fetcher, languages, full_text, pool)
 
         async def one(feed: Feed) -> FeedOutcome:
             outcome = await desk.ingest(feed)
@@ -52,7 +68,12 @@ async def ingest_feeds(
                 on_feed(feed, outcome)
             return outcome
 
-        outcomes = await asyncio.gather(*(one(feed) for feed in feeds))
+        try:
+            outcomes = await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            desk.writer.shutdown()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     return IngestReport(
         topics=sorted(languages),
         started_at=started,
@@ -72,8 +93,12 @@ class _FeedDesk:
         fetcher: Fetcher,
         languages: dict[str, list[str]],
         full_text: bool,
+        pool: Executor | None,
     ) -> None:
         self.engine = engine
+        self.pool = pool
+        # SQLite has one writer; a single thread keeps writes ordered and off the event loop.
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="newsroom-store")
         self.settings = settings
         self.fetcher = fetcher
         self.languages = languages
@@ -95,7 +120,9 @@ class _FeedDesk:
         )
         now = datetime.now(UTC)
         if result.not_modified:
-            self._succeeded(feed, result, now, ttl_minutes=None)
+            await self._write(
+                record_fetch, self.engine, feed.id, **self._success(feed, result, now)
+            )
             return FeedOutcome(feed_id=feed.id, url=feed.url, status=FeedStatus.NOT_MODIFIED)
         if result.status == 410:
             record_fetch(
@@ -112,16 +139,23 @@ class _FeedDesk:
             )
         if result.status != 200:
             return self._failed(feed, _http_error(result), result.retry_after_seconds)
-        parsed = parse_feed(
+        parse = partial(
+            parse_feed,
             result.body,
             feed_id=feed.id,
             content_type=result.content_type,
             languages=self.languages.get(feed.topic, []),
             declared_language=feed.language,
         )
-        counts = save_items(self.engine, feed.id, parsed.items, now)
-        self._succeeded(feed, result, now, ttl_minutes=parsed.ttl_minutes, title=parsed.title,
-                        warning=parsed.warning)  # fmt: skip
+        if self.pool is None:
+            parsed = parse()
+        else:
+            parsed = await asyncio.get_running_loop().run_in_executor(self.pool, parse)
+        state = self._success(
+            feed, result, now, ttl_minutes=parsed.ttl_minutes, title=parsed.title,
+            warning=parsed.warning,
+        )  # fmt: skip
+        counts = await self._write(save_items, self.engine, feed.id, parsed.items, now, state)
         if self.full_text and counts.new_ids:
             await self._fetch_full_text(counts.new_ids)
         return FeedOutcome(
@@ -134,16 +168,22 @@ class _FeedDesk:
             warning=parsed.warning,
         )
 
-    def _succeeded(
+    async def _write(self, write: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Store writes run one at a time on the writer thread, off the event loop."""
+        call = partial(write, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.writer, call)
+
+    def _success(
         self,
         feed: Feed,
         result: FetchResult,
         now: datetime,
         *,
-        ttl_minutes: int | None,
+        ttl_minutes: int | None = None,
         title: str | None = None,
         warning: str | None = None,
-    ) -> None:
+    ) -> dict[str, object]:
+        """The feed's new fetch state after a successful check."""
         values: dict[str, object] = {
             "last_checked_at": now,
             "last_success_at": now,
@@ -168,7 +208,7 @@ class _FeedDesk:
         if result.permanent_url and result.permanent_url != feed.url:
             log.info("feed moved permanently: %s -> %s", feed.url, result.permanent_url)
             values["url"] = result.permanent_url
-        record_fetch(self.engine, feed.id, **values)
+        return values
 
     def _failed(
         self, feed: Feed, error: str, retry_after_seconds: float | None = None

@@ -78,7 +78,9 @@ def _add_entry(feed: etree._Element, article: PublishedArticle) -> None:
     _add(entry, "content", render_fragment(draft), type="html")
 
 
-def _add(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
+def _add(
+    parent: etree._Element, name: str, text: str | None = None, **attrs: str
+) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ATOM}}}{name}", {k: _xml(v) for k, v in attrs.items()})
     if text is not None:
         element.text = _xml(text)

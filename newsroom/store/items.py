@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, bindparam, func, select, update
 
 from newsroom.models import Item, ParsedItem
-from newsroom.store.schema import items
+from newsroom.store.schema import feeds, items
 from newsroom.store.upsert import insert_ignoring_conflicts
 
 
@@ -20,8 +20,15 @@ class SaveCounts:
     new_ids: list[int]
 
 
-def save_items(engine: Engine, feed_id: int, parsed: list[ParsedItem], now: datetime) -> SaveCounts:
-    """Insert new items and update those whose content hash changed.
+def save_items(
+    engine: Engine,
+    feed_id: int,
+    parsed: list[ParsedItem],
+    now: datetime,
+    feed_state: dict[str, object] | None = None,
+) -> SaveCounts:
+    """Insert new items and update those whose content hash changed; with `feed_state`,
+    the feed's fetch state is written in the same transaction.
 
     The unique key makes this safe even if two processes save the same feed at once:
     the second insert of a key is skipped, never duplicated.
@@ -76,6 +83,8 @@ def save_items(engine: Engine, feed_id: int, parsed: list[ParsedItem], now: date
                     for item in changed
                 ],
             )
+        if feed_state:
+            connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**feed_state))
         new_ids = (
             list(
                 connection.execute(
