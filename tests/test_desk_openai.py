@@ -296,7 +296,7 @@ def test_a_killed_run_resumes_without_repeating_a_paid_call(tmp_path, server):
             text=True,
             check=True,
         ).stdout
-    )["latest"]
+    )[0]["id"]
 
     resumed = subprocess.run(
         [sys.executable, "-m", "newsroom", "run", "--resume", run_id, "--json"],

@@ -16,7 +16,7 @@ from newsroom.models import DraftStatus, StoryStatus
 from newsroom.models.run import RunOptions, RunRecord
 from newsroom.pipeline.run import resume_run, start_run
 from newsroom.review.queue import apply_pending
-from newsroom.store.desk import latest_run_id, list_drafts
+from newsroom.store.desk import list_drafts, list_runs
 from newsroom.topics import load_topic
 
 queue_app = typer.Typer(help="The editors' queue of drafts.", no_args_is_help=False)
@@ -151,10 +151,20 @@ def queue_list(
 
 
 @app.command()
-def runs(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """The latest run's id (resume it with `newsroom run --resume ID`)."""
-    run_id = latest_run_id(engine(settings()))
+def runs(
+    limit: int = typer.Option(20, "--limit", min=1, help="How many of the latest runs."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The latest desk runs, newest first (resume one with `newsroom run --resume ID`)."""
+    records = list_runs(engine(settings()), limit=limit)
     if as_json:
-        print_json({"latest": run_id})
-    else:
-        console.print(run_id or "no runs yet")
+        print_json([r.model_dump(mode="json") for r in records])
+        return
+    table = Table()
+    for column in ("run", "topic", "engine", "status", "started", "drafted", "cost"):
+        table.add_column(column)
+    for r in records:
+        drafted = [s for s in r.stories if s.headline]
+        table.add_row(r.id, r.topic, r.engine, r.status.value, f"{r.started_at:%Y-%m-%d %H:%M}",
+                      str(len(drafted)), f"${sum(s.cost_usd for s in drafted):.4f}")  # fmt: skip
+    console.print(table)

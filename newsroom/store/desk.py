@@ -229,3 +229,13 @@ def list_drafts(
             Draft.model_validate({**row.draft, "status": row.status})
             for row in connection.execute(query)
         ]
+
+
+def list_runs(engine: Engine, *, limit: int = 20) -> list[RunRecord]:
+    """The latest runs, newest first, each with its stories."""
+    with engine.connect() as connection:
+        ids = connection.execute(
+            select(runs.c.id).order_by(runs.c.started_at.desc()).limit(limit)
+        ).scalars()
+        wanted = list(ids)
+    return [record for run_id in wanted if (record := get_run(engine, run_id))]
