@@ -2,11 +2,14 @@
 and the offline demo run end to end.
 
     .venv/bin/python bench/pipeline.py [--stories 20] [--latency-ms 200] [--concurrency 8]
+                                      [--workers 1,2,4 [--worker-stories 40]]
 
 Prints wall time, LLM calls and tokens per story, and wall time against two ideals:
 the longest chain of sequential calls (latency x calls on one story's path, plus intake),
 and the best schedule the concurrency cap allows (the same chain, with the stories in
 waves of `concurrency`). Needs no network: the server and the feeds are local.
+With --workers, also the same desk on that many `newsroom worker` processes sharing
+PostgreSQL (bench/_workers.py): stories per minute for each, and the scaling ratio.
 """
 
 from __future__ import annotations
@@ -41,10 +44,16 @@ from newsroom.store.feeds import sync_feeds  # noqa: E402
 from newsroom.store.items import save_items  # noqa: E402
 from newsroom.store.schema import llm_calls  # noqa: E402
 
+# One city per event, no two alike in their letters (Chernihiv and Chernivtsi clustered).
 CITIES = ["Kharkiv", "Odesa", "Dnipro", "Lviv", "Sumy", "Poltava", "Chernihiv", "Mykolaiv",
           "Zhytomyr", "Vinnytsia", "Kherson", "Rivne", "Lutsk", "Uzhhorod", "Ternopil",
-          "Cherkasy", "Kropyvnytskyi", "Khmelnytskyi", "Ivano-Frankivsk", "Chernivtsi",
-          "Kramatorsk", "Sloviansk", "Izium", "Kupiansk"]  # fmt: skip
+          "Cherkasy", "Kropyvnytskyi", "Khmelnytskyi", "Ivano-Frankivsk", "Kamianets-Podilskyi",
+          "Kramatorsk", "Sloviansk", "Izium", "Kupiansk", "Bila Tserkva", "Kremenchuk",
+          "Melitopol", "Berdiansk", "Nikopol", "Pavlohrad", "Brovary", "Konotop", "Shostka",
+          "Uman", "Kovel", "Mukachevo", "Drohobych", "Kalush", "Fastiv", "Nizhyn",
+          "Oleksandriia", "Enerhodar", "Pokrovsk", "Bakhmut", "Kostiantynivka", "Myrhorod",
+          "Lubny", "Boryspil", "Irpin", "Bucha", "Okhtyrka", "Romny", "Korosten",
+          "Berdychiv"]  # fmt: skip
 OUTLETS = ["Bench Ledger", "Bench Wire", "Bench Observer"]
 INTAKE_CHAIN = 2  # monitor, curator (English items need no translator)
 STORY_CHAIN = 5  # researcher, analyst, fact checker, illustrator || copy editor, editor
@@ -53,7 +62,8 @@ STORY_CHAIN = 5  # researcher, analyst, fact checker, illustrator || copy editor
 def event_reports(n: int) -> list[str]:
     """Three outlets' wording of one event; its numbers and city make it one story."""
     city = CITIES[n % len(CITIES)]
-    drones, missiles, wounded = 100 + 17 * n, 7 + n, 11 + 3 * n
+    # No number is shared by two events (nor with the titles' #n): each is its own story.
+    drones, missiles, wounded = 1000 + 17 * n, 50 + n, 211 + 3 * n
     return [
         f"Russia launched {drones} drones and {missiles} missiles at {city} overnight, "
         f"officials in Ukraine said. {wounded} people were wounded in {city}. Power was cut "
@@ -174,9 +184,21 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=20)
     parser.add_argument("--latency-ms", type=float, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", help="Worker counts on PostgreSQL, e.g. 1,2,4.")
+    parser.add_argument("--worker-stories", type=int, default=40)
     args = parser.parse_args()
     bench_desk(args.stories, args.latency_ms / 1000, args.concurrency)
     bench_offline_demo()
+    if args.workers:
+        from _workers import bench_workers
+
+        def server() -> OpenAIServer:
+            running = OpenAIServer(latency=args.latency_ms / 1000)
+            running.responder = DeskModel()
+            return running
+
+        counts = [int(n) for n in args.workers.split(",")]
+        bench_workers(counts, args.worker_stories, args.latency_ms / 1000, seed_store, server)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from newsroom.models.run import RunOptions, RunRecord
 from newsroom.pipeline.run import resume_run, start_run
 from newsroom.review.queue import apply_pending
 from newsroom.store.desk import list_drafts, list_runs
-from newsroom.topics import load_topic
+from newsroom.topics import list_topics, load_topic
 
 queue_app = typer.Typer(help="The editors' queue of drafts.", no_args_is_help=False)
 app.add_typer(queue_app, name="queue")
@@ -26,6 +26,7 @@ app.add_typer(queue_app, name="queue")
 @app.command()
 def run(
     topic: str = typer.Option(None, "--topic", "-t", help=TOPIC_HELP),
+    all_topics: bool = typer.Option(False, "--all", help="Every topic, one after another."),
     demo: bool = typer.Option(False, "--demo", help="Read the shipped offline demo feeds."),
     resume: str = typer.Option(None, "--resume", help="Finish an interrupted run by its id."),
     no_ingest: bool = typer.Option(False, "--no-ingest", help="Draft from stored items only."),
@@ -33,43 +34,68 @@ def run(
     max_revisions: int = typer.Option(2, "--max-revisions", min=0, help="Fact-check rounds."),
     max_cost: float = typer.Option(None, "--max-cost", min=0, help="US$ budget for the run."),
     concurrency: int = typer.Option(None, "--concurrency", min=1, help="Stories at once."),
+    enqueue: bool = typer.Option(
+        False, "--enqueue", help="Hand the run to `newsroom worker`s (PostgreSQL) and return."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
 ) -> None:
     """Ingest the topic's due feeds, then draft its top stories into the editors' queue."""
     current = settings()
     store = engine(current)
-    if resume is None and topic is None:
-        raise ConfigError("name a topic with --topic NAME, or resume a run with --resume RUN_ID")
+    if resume is None and topic is None and not all_topics:
+        raise ConfigError(
+            "name a topic with --topic NAME (or --all), or resume a run with --resume RUN_ID"
+        )
+    names = [t.name for t in list_topics()] if all_topics else [topic]
+
+    def options_for(name: str) -> RunOptions:
+        return RunOptions(
+            topic=name,
+            demo=demo,
+            ingest=not no_ingest,
+            max_stories=max_stories,
+            max_revisions=max_revisions,
+            max_cost=max_cost,
+            concurrency=concurrency or current.run_concurrency,
+        )
+
+    if enqueue and not resume:
+        from newsroom.worker.enqueue import enqueue_run
+
+        queued = {name: enqueue_run(current, store, options_for(name)) for name in names}
+        if as_json:
+            print_json({"queued": [{"topic": k, "run": v} for k, v in queued.items()]})
+        for name, run_id in queued.items():
+            message = f"queued run {run_id} of {name}; `newsroom status` shows the progress"
+            err_console.print(message, highlight=False)
+        return
     llm = make_llm(current, store, max_cost=max_cost)
     if llm.engine == "offline":
         err_console.print(
             "[yellow]No LLM endpoint configured: drafting with the offline extractive engine "
             "(set NEWSROOM_LLM_BASE_URL or OPENAI_API_KEY for persona-voiced drafts).[/yellow]"
         )
+    records = []
     with run_lock(current, "run", wait=True):
         revised = apply_pending(current, store, llm)
         if revised:
             err_console.print(f"applied {revised} editor decision(s) left for this run")
         if resume:
-            record = resume_run(current, store, llm, resume, on_event=_show_event)
-        else:
-            options = RunOptions(
-                topic=topic,
-                demo=demo,
-                ingest=not no_ingest,
-                max_stories=max_stories,
-                max_revisions=max_revisions,
-                max_cost=max_cost,
-                concurrency=concurrency or current.run_concurrency,
-            )
+            records.append(resume_run(current, store, llm, resume, on_event=_show_event))
+        for name in [] if resume else names:
+            options = options_for(name)
             if options.ingest:
                 with run_lock(current, "ingest", wait=True):
-                    ingest_with_progress(store, current, [load_topic(topic)], demo, False, False)
-            record = start_run(current, store, llm, options, on_event=_show_event)
+                    ingest_with_progress(store, current, [load_topic(name)], demo, False, False)
+            records.append(start_run(current, store, llm, options, on_event=_show_event))
     if as_json:
-        print_json(record)
+        if all_topics and not resume:
+            print_json([record.model_dump(mode="json") for record in records])
+        else:
+            print_json(records[0])
     else:
-        _print_run(record)
+        for record in records:
+            _print_run(record)
 
 
 def _show_event(story_id: str | None, role: str, message: str) -> None:

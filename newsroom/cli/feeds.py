@@ -7,19 +7,27 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from newsroom.cli.app import app, console, engine, err_console, interactive, print_json, settings
+from newsroom.config import Settings
 from newsroom.errors import ConfigError
 from newsroom.ingest.run import ingest_topics
-from newsroom.locks import run_lock
+from newsroom.locks import on_postgres, run_lock
 from newsroom.models import Feed, FeedOutcome, FeedSpec, FeedStatus, IngestReport, Topic
 from newsroom.store.feeds import list_feeds, set_enabled
 from newsroom.store.status import store_status
 from newsroom.topics import add_feed, list_topics, load_topic, remove_feed, save_topic, topic_path
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from newsroom.worker.health import QueueHealth
+    from newsroom.worker.schedule import ScheduleRun
 
 log = logging.getLogger("newsroom.ingest")
 sources_app = typer.Typer(help="Topics and their feeds (sources/NAME.yaml).", no_args_is_help=True)
@@ -131,15 +139,18 @@ def _print_report(report: IngestReport) -> None:
 def status(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Feeds, items per language and failing feeds in the store."""
-    store = engine(settings())
+    """Feeds, items per language and failing feeds; on PostgreSQL, the workers' tasks too."""
+    current = settings()
+    store = engine(current)
     summary = store_status(store)
     feeds = list_feeds(store)
+    tasks = _queue_health(current, store)
     if as_json:
         print_json(
             {
                 **summary.model_dump(mode="json"),
                 "feed_list": [f.model_dump(mode="json") for f in feeds],
+                **({"tasks": tasks.model_dump(mode="json")} if tasks else {}),
             }
         )
         return
@@ -153,6 +164,42 @@ def status(
         languages = ", ".join(f"{k} {v}" for k, v in summary.items_by_language.items())
         console.print(f"items by language: {languages}", highlight=False)
     _print_feeds(feeds)
+    if tasks:
+        _print_tasks(tasks)
+
+
+def _queue_health(current: Settings, store: Engine) -> QueueHealth | None:
+    """The task queue's health in worker mode (PostgreSQL); None on SQLite."""
+    if not on_postgres(current):
+        return None
+    from newsroom.worker.health import queue_health
+
+    return queue_health(current, store)
+
+
+def _print_tasks(tasks: QueueHealth) -> None:
+    console.print(
+        f"tasks: [bold]{tasks.pending}[/bold] pending, [bold]{tasks.running}[/bold] running, "
+        f"[{'red' if tasks.failed else 'green'}]{tasks.failed} failed[/], "
+        f"{tasks.succeeded} done; {tasks.workers} worker(s) alive",
+        highlight=False,
+    )
+    for failure in tasks.recent_failures:
+        console.print(f"[red]failed[/red] {failure.task} {failure.args} "
+                      f"after {failure.attempts} attempt(s)", highlight=False)  # fmt: skip
+    _print_schedule(tasks.schedule)
+
+
+def _print_schedule(runs: list[ScheduleRun]) -> None:
+    table = Table(title="Schedule (UTC)", title_justify="left")
+    for column in ("task", "what", "cron", "next", "last run"):
+        table.add_column(column, overflow="fold")
+    for entry in runs:
+        last = f"{entry.last_at:%m-%d %H:%M:%S} {entry.last_status or ''}" if entry.last_at else ""
+        table.add_row(
+            entry.id, entry.description, entry.cron, f"{entry.next_at:%m-%d %H:%M:%S}", last
+        )
+    console.print(table)
 
 
 def _print_feeds(feeds: list[Feed]) -> None:
@@ -261,9 +308,22 @@ def sources_enable(
 @app.command()
 def schedule(
     every: int = typer.Option(None, "--every", help="Minutes between runs (default: settings)."),
+    cron: bool = typer.Option(False, "--cron", help="Print crontab lines even on PostgreSQL."),
+    as_json: bool = typer.Option(False, "--json", help="Print the workers' schedule as JSON."),
 ) -> None:
-    """Print a crontab line that ingests every topic's due feeds."""
+    """Print crontab lines for ingest and runs; in worker mode, the workers' periodic tasks."""
     current = settings()
+    if on_postgres(current) and not cron:
+        from newsroom.worker.schedule import planned_schedule, schedule_runs
+        from newsroom.worker.settings import load_worker_settings
+
+        runs = schedule_runs(engine(current), planned_schedule(current, load_worker_settings()))
+        if as_json:
+            print_json([r.model_dump(mode="json") for r in runs])
+        else:
+            _print_schedule(runs)
+            console.print("`newsroom worker` on each machine runs these; no crontab is needed.")
+        return
     minutes = every or current.fetch_interval_minutes
     invoked = Path(sys.argv[0])
     program = (
@@ -272,9 +332,7 @@ def schedule(
         else (shutil.which("newsroom") or f"{shlex.quote(sys.executable)} -m newsroom")
     )
     home = current.home.resolve()
-    log_file = home / "ingest.log"
-    command = (
-        f"cd {shlex.quote(str(Path.cwd()))} && NEWSROOM_HOME={shlex.quote(str(home))} "
-        f"{program} ingest --all >> {shlex.quote(str(log_file))} 2>&1"
-    )
-    typer.echo(f"*/{minutes} * * * * {command}")
+    prefix = f"cd {shlex.quote(str(Path.cwd()))} && NEWSROOM_HOME={shlex.quote(str(home))} "
+    ingest_log, run_log = (shlex.quote(str(home / name)) for name in ("ingest.log", "run.log"))
+    typer.echo(f"*/{minutes} * * * * {prefix}{program} ingest --all >> {ingest_log} 2>&1")
+    typer.echo(f"0 * * * * {prefix}{program} run --all --no-ingest >> {run_log} 2>&1")

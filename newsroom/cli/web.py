@@ -20,6 +20,9 @@ app.add_typer(users_app, name="users")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    schedule: bool = typer.Option(
+        False, "--schedule", help="Also run the ingest and draft schedule inside this process."
+    ),
 ) -> None:
     """Serve the editors' web page (the queue, drafts, feeds, runs)."""
     import uvicorn  # the server loads only for this command
@@ -40,7 +43,17 @@ def serve(
         )
     # proxy_headers (on by default, trusting 127.0.0.1) gives the real scheme and client
     # address behind a local TLS proxy: Secure cookies and per-address login throttling.
-    uvicorn.run(create_app(current, store), host=host, port=port, server_header=False)
+    app = create_app(current, store)
+    if not schedule:
+        uvicorn.run(app, host=host, port=port, server_header=False)
+        return
+    from newsroom.worker.runner import start_schedule
+
+    handle = start_schedule(current)
+    try:
+        uvicorn.run(app, host=host, port=port, server_header=False)
+    finally:
+        handle.stop()
 
 
 def _loopback(host: str) -> bool:

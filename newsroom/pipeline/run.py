@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from newsroom.config import Settings
 from newsroom.errors import BudgetExceeded, ConfigError, NewsroomError
 from newsroom.llm.base import LLM
+from newsroom.locks import story_lease
 from newsroom.models import RunStatus, Story, StoryStatus, Topic
 from newsroom.models.run import RunOptions, RunRecord
 from newsroom.personas import desk_personas
@@ -103,6 +104,45 @@ def _drive(
     return record
 
 
+def intake_run(
+    settings: Settings, store: Engine, llm: LLM, run_id: str, *, on_event: OnEvent = ignore_event
+) -> list[Story]:
+    """A recorded run's intake alone (the workers' first step): the stories left to draft."""
+    record = get_run(store, run_id)
+    if record is None:
+        raise ConfigError(f"no run {run_id!r}; `newsroom runs` lists them")
+    topic = load_topic(record.options.topic)
+    desk = Desk(settings, store, llm, desk_personas(topic.analyst), record.options, on_event)
+    with open_checkpointer(store) as saver:
+        return _pending(store, _intake(desk, saver, topic, run_id))
+
+
+def draft_story(
+    settings: Settings,
+    store: Engine,
+    llm: LLM,
+    run_id: str,
+    story_id: str,
+    *,
+    on_event: OnEvent = ignore_event,
+) -> str | None:
+    """Draft one of a run's stories to the editor's interrupt (a worker's task).
+
+    Resumes from the story's checkpoint when an earlier drafter died; does nothing when
+    the story is drafted already or being drafted elsewhere. Returns a budget error.
+    """
+    record = get_run(store, run_id)
+    if record is None:
+        raise ConfigError(f"no run {run_id!r}; `newsroom runs` lists them")
+    known = get_story(store, story_id)
+    if known is None or all(s.story_id != story_id for s in record.stories):
+        return None  # not this run's (a later run took it over): that run's task drafts it
+    topic = load_topic(record.options.topic)
+    desk = Desk(settings, store, llm, desk_personas(topic.analyst), record.options, on_event)
+    with open_checkpointer(store) as saver:
+        return _draft_one(desk, build_story(desk, saver), topic, run_id, known[0])
+
+
 def _config(thread_id: str, options: RunOptions) -> dict[str, Any]:
     return {
         "configurable": {"thread_id": thread_id},
@@ -134,17 +174,37 @@ def _draft_all(
 ) -> str | None:
     """Draft each story not yet in the queue, a bounded number at once; returns a budget error."""
     graph = build_story(desk, saver)
-    pending = []
-    for story in stories:
-        known = get_story(desk.store, story.id)
-        if known and known[1] in (StoryStatus.QUEUED, StoryStatus.DRAFTING):
-            pending.append(story)
+    pending = _pending(desk.store, stories)
     with ThreadPoolExecutor(max_workers=desk.options.concurrency) as pool:
         results = list(pool.map(lambda s: _draft_one(desk, graph, topic, run_id, s), pending))
     return next((r for r in results if r), None)
 
 
+def _pending(store: Engine, stories: list[Story]) -> list[Story]:
+    """The stories not yet drafted (a drafter that died leaves its story drafting)."""
+    pending = []
+    for story in stories:
+        known = get_story(store, story.id)
+        if known and known[1] in (StoryStatus.QUEUED, StoryStatus.DRAFTING):
+            pending.append(story)
+    return pending
+
+
 def _draft_one(
+    desk: Desk, graph: CompiledStateGraph, topic: Topic, run_id: str, story: Story
+) -> str | None:
+    """Run one story's thread to the editor's interrupt, if no other process is drafting it."""
+    with story_lease(desk.settings, story.id) as held:
+        if not held:
+            desk.on_event(story.id, "editor", "being drafted by another worker; left to it")
+            return None
+        # Checked again under the lease: whoever held it before may have finished it.
+        if not _pending(desk.store, [story]):
+            return None
+        return _draft_held(desk, graph, topic, run_id, story)
+
+
+def _draft_held(
     desk: Desk, graph: CompiledStateGraph, topic: Topic, run_id: str, story: Story
 ) -> str | None:
     """Run one story's thread to the editor's interrupt; a failure costs this story only."""
@@ -185,7 +245,8 @@ def apply_decision(
     topic = load_topic(options.topic)
     desk = Desk(settings, store, llm, desk_personas(topic.analyst), options)
     config = _config(f"story:{draft.story_id}", options)
-    with open_checkpointer(store) as saver:
+    # A revision runs the story's thread: never beside another process running it.
+    with story_lease(settings, draft.story_id, wait=True), open_checkpointer(store) as saver:
         graph = build_story(desk, saver)
         snapshot = graph.get_state(config)
         if snapshot.next and not snapshot.interrupts:

@@ -118,10 +118,11 @@ def set_full_text(engine: Engine, item_id: int, text: str) -> None:
 def count_items(engine: Engine) -> tuple[int, dict[str, int]]:
     """All items, and items per detected language ("und" where none was detected)."""
     with engine.connect() as connection:
+        # Grouped by the bare column: PostgreSQL does not take two bound "und"s as one expression.
         rows = connection.execute(
-            select(func.coalesce(items.c.language, "und"), func.count()).group_by(
-                func.coalesce(items.c.language, "und")
-            )
+            select(items.c.language, func.count()).group_by(items.c.language)
         ).all()
-    by_language = {language: count for language, count in rows}
+    by_language: dict[str, int] = {}
+    for language, count in rows:
+        by_language[language or "und"] = by_language.get(language or "und", 0) + count
     return sum(by_language.values()), dict(sorted(by_language.items()))

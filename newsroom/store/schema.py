@@ -204,3 +204,41 @@ review_actions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("applied_at", UTCDateTime),
 )
+
+# Editors' accounts for the web page; passwords are stored only as argon2 hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(20), nullable=False),  # editor or admin
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Server-side sessions: the cookie carries a random token, the table only its SHA-256,
+# so logging out (deleting the row) really ends a session and a leaked table grants none.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "user_name",
+        String(64),
+        ForeignKey("users.name", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Failed logins, kept in the database so throttling holds across workers and restarts.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String(200), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+)

@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 
 from newsroom.config import Settings
 from newsroom.llm.factory import make_llm
+from newsroom.locks import on_postgres
 from newsroom.review.queue import apply_pending
+from newsroom.worker.enqueue import enqueue_decision
 
 log = logging.getLogger("newsroom.web")
 
@@ -48,6 +50,10 @@ class DecisionWorker:
 
     def _apply(self, draft_id: str | None) -> int:
         try:
+            if draft_id is not None and on_postgres(self.settings):
+                # With workers, whichever is free takes the decision (and its revision).
+                enqueue_decision(self.settings, draft_id)
+                return 0
             llm = make_llm(self.settings, self.store)
             return apply_pending(self.settings, self.store, llm, draft_id=draft_id)
         except Exception:  # the decision stays pending and is retried at the next start

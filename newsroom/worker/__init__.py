@@ -1,0 +1,1 @@
+"""Workers on several machines sharing PostgreSQL, through procrastinate's task queue."""
