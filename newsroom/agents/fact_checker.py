@@ -25,6 +25,8 @@ from newsroom.nlp.support import (
 _TIMELINE = re.compile(r"^- (?P<when>\d{2} \w{3} \d{4}, \d{2}:\d{2}) UTC: (?P<event>.+)$")
 _REPORTED = re.compile(r"^(?P<outlet>.+?) reported in [\w ]+: “(?P<quote>.+)”")
 _ONLY_CITATIONS = re.compile(r"^\s*(\[\d+(?:\s*,\s*\d+)*\]\s*)+[.!?]?\s*$")
+# A direct quotation between double quotes of any national style: “…”, "…", «…», „…“.
+_QUOTATION = re.compile(r"[“\"«„]([^“”\"«»„]+?)[”\"»“]")
 
 
 class ClaimToCheck(Model):
@@ -70,6 +72,12 @@ def claim_sentences(article: ArticleText) -> list[str]:
     return claims
 
 
+def quotations(sentence: str) -> list[str]:
+    """The sentence's direct quotations of three words or more, without end punctuation."""
+    found = (q.strip().rstrip(",.;:!?…") for q in _QUOTATION.findall(strip_citations(sentence)))
+    return [q for q in found if len(q.split()) >= 3]
+
+
 def check(
     llm: LLM,
     persona: Persona,
@@ -108,6 +116,11 @@ def verify_claim(
             return _claim(claim, "opinion")
         return _claim(claim, "unsupported", note="a factual sentence without a citation")
     cited = [sources[n] for n in claim.cites]
+    quoted = quotations(claim.text)
+    if quoted and not any(all(evidence_in_source(q, s.citable()) for q in quoted) for s in cited):
+        # Word overlap passes a quotation moved from another outlet into a sentence the
+        # cited source otherwise supports; quoted words must be the source's own.
+        return _claim(claim, "unsupported", note="the quotation is not in any cited source")
     if proposed and proposed.verdict == "unsupported":
         # A model's doubt is kept: it may see a misreading that word overlap cannot.
         return _claim(

@@ -13,7 +13,7 @@ from newsroom.cli.app import app
 from newsroom.errors import NewsroomError
 
 # Importing the command modules registers their commands on `app`.
-from newsroom.cli import admin, desk, feeds, review, web, worker  # noqa: F401  isort: skip
+from newsroom.cli import admin, desk, evaluate, feeds, review, web, worker  # noqa: F401  isort: skip
 
 
 def main() -> None:

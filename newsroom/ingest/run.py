@@ -148,7 +148,9 @@ class _FeedDesk:
             declared_language=feed.language,
         )
         if self.pool is None:
-            parsed = parse()
+            # Off the event loop: a 100,000-item feed parses for seconds, and a blocked loop
+            # lets other feeds' fetch timeouts fire although their answers have arrived.
+            parsed = await asyncio.to_thread(parse)
         else:
             parsed = await asyncio.get_running_loop().run_in_executor(self.pool, parse)
         state = self._success(
