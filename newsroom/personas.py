@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import frontmatter
 import yaml
 from pydantic import ValidationError
 
 from newsroom.errors import ConfigError
-from newsroom.models.desk import Persona
+from newsroom.models.desk import Persona, Role
 from newsroom.resources import data_dirs, find_data_file
 from newsroom.topics import describe_validation_error
 
-DESK_ROLES = (
-    "monitor",
-    "translator",
-    "curator",
-    "researcher",
-    "analyst",
-    "fact_checker",
-    "illustrator",
-    "copy_editor",
-    "editor",
-)
+DESK_ROLES: tuple[str, ...] = get_args(Role)
 
 
 def read_persona_file(path: Path) -> Persona:

@@ -11,6 +11,18 @@ from pydantic import Field
 from newsroom.models.base import Model
 
 Verdict = Literal["supported", "unsupported", "opinion"]
+# The nine desk roles, in the order they work on a story.
+Role = Literal[
+    "monitor",
+    "translator",
+    "curator",
+    "researcher",
+    "analyst",
+    "fact_checker",
+    "illustrator",
+    "copy_editor",
+    "editor",
+]
 
 
 class Persona(Model):
@@ -18,17 +30,7 @@ class Persona(Model):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
-    role: Literal[
-        "monitor",
-        "translator",
-        "curator",
-        "researcher",
-        "analyst",
-        "fact_checker",
-        "illustrator",
-        "copy_editor",
-        "editor",
-    ]
+    role: Role
     bio: str
     voice: list[str] = Field(default_factory=list, description="Voice and style rules.")
     never: list[str] = Field(default_factory=list, description="What it must never do.")
