@@ -8,10 +8,14 @@ from newsroom.llm.base import LLM
 from newsroom.models import Candidate, Fact, Model, Persona, Research, Source, Story, TimelineEntry
 from newsroom.models.llm import CallContext
 from newsroom.nlp.sentences import split_sentences
+from newsroom.nlp.similarity import cosine, vectors
 from newsroom.nlp.summarize import select_sentences
 from newsroom.nlp.support import SUPPORT_THRESHOLD, best_support
 
 MAX_FACTS = 10
+MAX_RELATED = 3
+# Below the same-event threshold but above noise: other reports on the same subject.
+RELATED_SIMILARITY = 0.05
 _UNDATED = datetime.max.replace(tzinfo=UTC)
 
 
@@ -86,6 +90,23 @@ def verified_facts(facts: list[Fact], sources: list[Source]) -> list[Fact]:
         if f.source in by_n
         and best_support(f.text, by_n[f.source].citable()).score >= SUPPORT_THRESHOLD
     ]
+
+
+def related_reports(story: Story, pool: list[Candidate]) -> list[Candidate]:
+    """Other items of the topic closest to the story: background for the analyst, never cited."""
+    own = {c.item_id for c in story.candidates}
+    others = [c for c in pool if c.item_id not in own]
+    if not others:
+        return []
+    story_text = " ".join(f"{c.english_title} {c.english_text}" for c in story.candidates)
+    story_vector, *vecs = vectors(
+        [story_text, *(f"{c.english_title} {c.english_text}" for c in others)]
+    )
+    scored = sorted(
+        ((cosine(story_vector, v), c) for v, c in zip(vecs, others, strict=True)),
+        key=lambda pair: (-pair[0], pair[1].item_id),
+    )
+    return [c for score, c in scored[:MAX_RELATED] if score >= RELATED_SIMILARITY]
 
 
 def english_sentences(source: Source) -> list[str]:

@@ -77,8 +77,12 @@ def run_researcher(desk: Desk, state: StoryState) -> dict[str, Any]:
     story = state["story"]
     set_story_status(desk.store, story.id, StoryStatus.DRAFTING)
     context = desk.context("researcher", state["run_id"], story.id)
+    pool = topic_candidates(desk.store, story.topic, exclude=set())
+    related = researcher.related_reports(story, pool)
     return {
-        "research": researcher.research(desk.llm, desk.personas["researcher"], story, [], context),
+        "research": researcher.research(
+            desk.llm, desk.personas["researcher"], story, related, context
+        ),
         "revisions": 0,
     }
 
