@@ -69,13 +69,18 @@ def ingest(
 
 
 def ingest_with_progress(
-    store: object, current: object, topics: list[Topic], demo: bool, force: bool, full_text: bool
+    store: Engine,
+    current: Settings,
+    topics: list[Topic],
+    demo: bool,
+    force: bool,
+    full_text: bool,
 ) -> IngestReport:
     names = ", ".join(t.name for t in topics)
     if not interactive():
         return ingest_topics(
-            store,  # type: ignore[arg-type]
-            current,  # type: ignore[arg-type]
+            store,
+            current,
             topics,
             demo=demo,
             force=force,
@@ -93,8 +98,8 @@ def ingest_with_progress(
     ) as progress:
         task = progress.add_task(names, total=None)
         return ingest_topics(
-            store,  # type: ignore[arg-type]
-            current,  # type: ignore[arg-type]
+            store,
+            current,
             topics,
             demo=demo,
             force=force,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsroom.models import Draft
+from newsroom.review.urls import http_url
 
 LANGUAGE_NAMES = {"en": "English", "uk": "Ukrainian", "ru": "Russian", "de": "German",
                   "fr": "French", "pl": "Polish"}  # fmt: skip
@@ -20,7 +21,9 @@ def to_markdown(draft: Draft) -> str:
     for source in draft.sources:
         published = f", {source.published:%d %B %Y %H:%M} UTC" if source.published else ""
         language = LANGUAGE_NAMES.get(source.language or "", source.language or "unknown")
-        title = f"[{source.title}]({source.url})" if source.url else source.title
+        # A feed's link becomes a Markdown link only when it is plain http(s).
+        url = http_url(source.url)
+        title = f"[{source.title}](<{url}>)" if url else source.title
         lines.append(f"{source.n}. {source.outlet}: {title} ({language}{published})")
     lines += ["", f"## About {draft.byline.name}", "", draft.byline.bio, ""]
     lines += ["## How this analysis was produced", "", draft.production, ""]

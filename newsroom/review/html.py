@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
@@ -23,6 +22,7 @@ from markupsafe import Markup
 from newsroom.models import Draft, DraftStatus
 from newsroom.models.review import PublishedArticle
 from newsroom.review.export import LANGUAGE_NAMES
+from newsroom.review.urls import http_url
 
 # The markers nlp/support.py reads: [3], [1, 4], [2; 5]. The digit cap keeps int() cheap
 # (and below Python's 4300-digit limit) whatever a model writes.
@@ -33,23 +33,6 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 class RenderedSection(NamedTuple):
     heading: str
     html: Markup
-
-
-def http_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) URL safe to put in an href, else None."""
-    if not url:
-        return None
-    url = url.strip()
-    # urlsplit quietly drops tabs and newlines ("java\nscript:"), so refuse them first.
-    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 def language_tag(code: str | None) -> str | None:
