@@ -434,11 +434,10 @@ def test_empty_atom_feed_is_valid_and_keeps_the_given_time() -> None:
 
 
 def test_markdown_export_links_only_http_sources():
-    from newsroom.models import SourceRef
     from newsroom.review.export import to_markdown
 
-    draft = _draft_for_markdown(
-        [
+    draft = make_draft(
+        sources=[
             SourceRef(n=1, outlet="A", title="Safe", url="https://example.org/a"),
             SourceRef(n=2, outlet="B", title="Hostile", url="javascript:alert(1)"),
         ]
@@ -449,30 +448,3 @@ def test_markdown_export_links_only_http_sources():
     assert "[Safe](<https://example.org/a>)" in markdown
     assert "javascript:" not in markdown
     assert "2. B: Hostile" in markdown
-
-
-def _draft_for_markdown(sources):
-    from datetime import UTC, datetime
-
-    from newsroom.models import Byline, Cost, Draft, EditorReview, Illustration, Section
-
-    return Draft(
-        id="d",
-        story_id="d",
-        run_id="r",
-        topic="t",
-        headline="H",
-        dek="D",
-        body="B [1].",
-        sections=[Section(heading="", paragraphs=["B [1]."])],
-        sources=sources,
-        claims=[],
-        illustration=Illustration(prompt="p", caption="c", alt="a"),
-        byline=Byline(name="V", bio="b"),
-        personas=[],
-        production="p",
-        review=EditorReview(passed=True, independent_outlets=2, languages=["en"]),
-        cost=Cost(),
-        engine="offline",
-        created_at=datetime.now(UTC),
-    )
